@@ -1,0 +1,35 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { isDeepStrictEqual } from "node:util";
+import { containsUnknown } from "./unknown";
+
+export interface DiffSpec {
+    /** Inputs this resource manages; `__provider` and computed outputs are never compared. */
+    keys: readonly string[];
+    /** Inputs that cannot change in place. */
+    replaces?: readonly string[];
+    /** The remote system allows only one at a time (one WebRTC phone per user, unique names). */
+    deleteBeforeReplace?: boolean;
+    /** Per-key equality where order or form does not matter. */
+    equal?: Partial<Record<string, (a: unknown, b: unknown) => boolean>>;
+}
+
+/** The managed inputs whose new value differs from the old output. An input left out is not managed. */
+export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, spec: DiffSpec): string[] {
+    return spec.keys.filter((k) => {
+        const next = news[k];
+        if (next === undefined) return false;
+        if (containsUnknown(next)) return true;
+        const eq = spec.equal?.[k] ?? isDeepStrictEqual;
+        return !eq(olds[k], next);
+    });
+}
+
+export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>, spec: DiffSpec): pulumi.dynamic.DiffResult {
+    const changed = changedKeys(olds, news, spec);
+    const replaces = changed.filter((k) => spec.replaces?.includes(k));
+    return {
+        changes: changed.length > 0,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0 && !!spec.deleteBeforeReplace,
+    };
+}

@@ -14,17 +14,17 @@ export interface DiffSpec {
 }
 
 /** The managed inputs whose new value differs from the old output. An input left out is not managed. */
-export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, spec: DiffSpec): string[] {
+export function changedKeys(olds: object, news: object, spec: DiffSpec): string[] {
     return spec.keys.filter((k) => {
-        const next = news[k];
+        const next = (news as Record<string, unknown>)[k];
         if (next === undefined) return false;
         if (containsUnknown(next)) return true;
         const eq = spec.equal?.[k] ?? isDeepStrictEqual;
-        return !eq(olds[k], next);
+        return !eq((olds as Record<string, unknown>)[k], next);
     });
 }
 
-export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>, spec: DiffSpec): pulumi.dynamic.DiffResult {
+export function diffInputs(olds: object, news: object, spec: DiffSpec): pulumi.dynamic.DiffResult {
     const changed = changedKeys(olds, news, spec);
     const replaces = changed.filter((k) => spec.replaces?.includes(k));
     return {

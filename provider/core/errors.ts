@@ -69,7 +69,7 @@ export const isApiError = (e: unknown, status?: number): e is ApiError =>
 export class IncompleteCreateError extends TelephonyError {
     constructor(
         readonly id: string,
-        readonly outs: Record<string, unknown>,
+        readonly outs: object,
         override readonly cause: unknown,
     ) {
         super(`created ${id} but could not finish: ${messageOf(cause)}`);

@@ -25,6 +25,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 /** Network failures where the request surely never reached the server. */
 const NOT_SENT = new Set(["ECONNREFUSED", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
+export const surelyNotSent = (networkCode: string | undefined) => !!networkCode && NOT_SENT.has(networkCode);
+
 /**
  * Whether a failed call may be sent again. Rate limits (429) and 503 mean "not processed"; other 5xx and dropped
  * connections may have been applied, so only idempotent requests are resent (a non-idempotent one surfaces as an
@@ -34,7 +36,7 @@ export function isRetryable(error: unknown, idempotent: boolean): boolean {
     if (!(error instanceof ApiError)) return false;
     if (error.status === 429 || error.status === 503) return true;
     if (error.status !== undefined) return idempotent && [500, 502, 504].includes(error.status);
-    if (error.network && NOT_SENT.has(error.network)) return true;
+    if (surelyNotSent(error.network)) return true;
     return idempotent;
 }
 
@@ -56,6 +58,7 @@ export function withRetry<T>(
     opts: { idempotent: boolean; policy?: RetryPolicy; onRetry?: (error: unknown, delayMs: number) => void },
 ): Promise<T> {
     const policy = opts.policy ?? DEFAULT_RETRY;
+    const start = Date.now();
     return pRetry(attempt, {
         retries: policy.retries,
         minTimeout: 0,
@@ -64,9 +67,12 @@ export function withRetry<T>(
         maxRetryTime: policy.maxElapsedMs,
         shouldRetry: ({ error }) => isRetryable(error, opts.idempotent),
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            if (retriesLeft <= 0 || !isRetryable(error, opts.idempotent)) return;
-            if (error instanceof ApiError && (error.retryAfterMs ?? 0) > policy.maxRetryAfterMs) return;
+            if (retriesLeft <= 0 || !isRetryable(error, opts.idempotent)) return; // p-retry rethrows it
+            // Giving up must be a throw: returning without sleeping would make p-retry resend at once (its own delay is 0).
+            if (error instanceof ApiError && (error.retryAfterMs ?? 0) > policy.maxRetryAfterMs) throw error;
             const ms = delayFor(error, attemptNumber, policy);
+            // a wait that ends past the deadline is pointless: p-retry would give up right after it
+            if (Date.now() - start + ms >= policy.maxElapsedMs) throw error;
             opts.onRetry?.(error, ms);
             await sleep(ms);
         },

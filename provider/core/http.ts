@@ -20,6 +20,7 @@ export function createCaller(opts: {
     mapError: (error: unknown, req: RequestInfo) => ApiError;
     policy?: RetryPolicy;
 }) {
+    const policy = opts.policy ?? DEFAULT_RETRY;
     return async function call<T>(req: RequestInfo, send: () => Promise<T>, idempotent = IDEMPOTENT.has(req.method)): Promise<T> {
         return withRetry(
             async () => {
@@ -28,13 +29,14 @@ export function createCaller(opts: {
                     return await send();
                 } catch (e) {
                     const err = e instanceof ApiError ? e : opts.mapError(e, req);
-                    if (err.status === 429) opts.limiter.pause(err.retryAfterMs ?? 1000);
+                    // capped: a Retry-After longer than the policy honours fails this call; it must not stall every other one
+                    if (err.status === 429) opts.limiter.pause(Math.min(err.retryAfterMs ?? 1000, policy.maxRetryAfterMs));
                     throw err;
                 }
             },
             {
                 idempotent,
-                policy: opts.policy ?? DEFAULT_RETRY,
+                policy,
                 onRetry: (err, ms) => log.debug(`${opts.system}: ${(err as Error).message}; retrying in ${ms} ms`),
             },
         );
@@ -45,17 +47,22 @@ export type Caller = ReturnType<typeof createCaller>;
 
 /** Parses a Retry-After header (seconds or HTTP date) to milliseconds. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-    if (typeof value !== "string" && typeof value !== "number") return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const at = Date.parse(String(value));
+    if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+    if (typeof value !== "string") return undefined;
+    const text = value.trim();
+    // delta-seconds; Number("") is 0 and Number("0x10") is 16, so match digits rather than trust Number()
+    if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+    // an HTTP date has a four-digit year; V8's lenient Date.parse reads "-1" or "later 2" as dates in the past
+    if (!/\b\d{4}\b/.test(text)) return undefined;
+    const at = Date.parse(text);
     return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
 /** Node network error codes that mean the request was sent but the answer was lost. */
 export function networkCode(e: unknown): string | undefined {
     const code = (e as { code?: unknown })?.code;
-    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+    // EAI_AGAIN (DNS lookup timed out) has an underscore; axios's own ERR_* codes are not network errors
+    if (typeof code === "string" && /^E(AI_)?[A-Z]+$/.test(code)) return code;
     const msg = (e as { message?: unknown })?.message;
     if (typeof msg === "string" && /socket hang up/i.test(msg)) return "ECONNRESET";
     return undefined;

@@ -1,4 +1,3 @@
-import pThrottle from "p-throttle";
 import { sleep } from "./memo";
 
 /** A process-wide budget of requests per interval for one remote org, shared by every resource. */
@@ -10,15 +9,31 @@ export interface RateLimiter {
     readonly limit: number;
 }
 
+/**
+ * Sliding window over the times permits were granted: never more than `limit` in any `intervalMs`, which is what a
+ * server counting a sliding minute enforces. Callers are served in arrival order. A pause is checked in the same loop
+ * as the window (not after a permit was handed out, which let every caller queued during a pause through at once).
+ */
 export function createRateLimiter(limit: number, intervalMs: number): RateLimiter {
-    // strict: never more than `limit` in any window, which is what a server counting a sliding minute enforces
-    const permit = pThrottle({ limit, interval: intervalMs, strict: true })(() => undefined);
+    const granted: number[] = []; // grant times within the last interval, oldest first
     let resumeAt = 0;
+    let queue: Promise<void> = Promise.resolve();
     return {
         limit,
-        async acquire() {
-            await permit();
-            for (let wait = resumeAt - Date.now(); wait > 0; wait = resumeAt - Date.now()) await sleep(wait);
+        acquire() {
+            const turn = queue.then(async () => {
+                for (;;) {
+                    const now = Date.now();
+                    while (granted.length && granted[0] <= now - intervalMs) granted.shift();
+                    const windowWait = granted.length >= limit ? granted[0] + intervalMs - now : 0;
+                    const wait = Math.max(resumeAt - now, windowWait);
+                    if (wait <= 0) break;
+                    await sleep(wait);
+                }
+                granted.push(Date.now());
+            });
+            queue = turn;
+            return turn;
         },
         pause(ms) {
             resumeAt = Math.max(resumeAt, Date.now() + ms);

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { InputError } from "./errors";
+import { closeMatches } from "./suggest";
 import { UNKNOWN } from "./unknown";
 
 /** Pulumi-style property path: roles[0].role */
@@ -35,13 +36,30 @@ export function validate<T>(schema: z.ZodType<T>, input: unknown): Validated<T> 
     if (result.success) return { value: result.data, failures: [] };
     const failures = result.error.issues
         .filter((issue) => !valueAt(input, issue.path).includes(UNKNOWN))
-        .map((issue) => ({ property: propertyPath(issue.path) || "(inputs)", reason: reasonOf(issue) }));
+        .flatMap((issue): pulumi.dynamic.CheckFailure[] => {
+            if (issue.code !== "unrecognized_keys") return [{ property: propertyPath(issue.path) || "(inputs)", reason: issue.message }];
+            // one failure per misspelt key, named as the property itself, with the nearest known name
+            const known = Object.keys(shapeAt(schema, issue.path));
+            return issue.keys.map((key) => {
+                const near = closeMatches(key, known, 1);
+                return { property: propertyPath([...issue.path, key]), reason: `unknown property${near.length ? `; did you mean "${near[0]}"?` : ""}` };
+            });
+        });
     return { failures };
 }
 
-function reasonOf(issue: z.core.$ZodIssue): string {
-    if (issue.code === "unrecognized_keys") return `unknown propert${issue.keys.length > 1 ? "ies" : "y"} ${issue.keys.join(", ")}`;
-    return issue.message;
+/** The object shape a zod schema has at `path` (through arrays, optionals and defaults), or {} if unknown. */
+function shapeAt(schema: unknown, path: readonly PropertyKey[]): Record<string, unknown> {
+    let cur = schema as { def?: { shape?: Record<string, unknown>; element?: unknown; innerType?: unknown; in?: unknown } } | undefined;
+    const unwrap = () => {
+        for (let i = 0; i < 10 && cur?.def && !cur.def.shape && !cur.def.element; i++) cur = (cur.def.innerType ?? cur.def.in) as typeof cur;
+    };
+    unwrap();
+    for (const p of path) {
+        cur = (typeof p === "number" ? cur?.def?.element : cur?.def?.shape?.[p as string]) as typeof cur;
+        unwrap();
+    }
+    return cur?.def?.shape ?? {};
 }
 
 /** Like validate, but throws an InputError listing every failure (for create/update, which cannot return failures). */

@@ -64,6 +64,13 @@ async function claim(existing: GenesysUser, inputs: UserInputs, api: GenesysApi)
     );
 }
 
+/** The declared inputs with every managed field as the user has it now ("" for a field it lacks). */
+function asApplied(inputs: UserInputs, user: GenesysUser): UserOutputs {
+    const out: Record<string, unknown> = { ...inputs, name: user.name, email: user.email, state: user.state === "deleted" ? "inactive" : user.state };
+    for (const k of ["title", "department", "divisionId", "managerId"] as const) if (k in inputs) out[k] = user[k] ?? "";
+    return out as UserOutputs;
+}
+
 export const userDefinition: ResourceDefinition<UserInputs, UserOutputs, GenesysApi> = {
     kind: "genesys:User",
     schema,
@@ -87,7 +94,8 @@ export const userDefinition: ResourceDefinition<UserInputs, UserOutputs, Genesys
             if (Object.keys(changes).length) await api.updateUser(user.id, changes);
             if (inputs.divisionId && inputs.divisionId !== user.divisionId && !fresh) await api.moveUserToDivision(user.id, inputs.divisionId);
         } catch (e) {
-            throw new IncompleteCreateError(user.id, { ...inputs }, e);
+            // record what the user really looks like, so the next `pulumi up` sees the difference and applies it
+            throw new IncompleteCreateError(user.id, asApplied(inputs, user), e);
         }
         return { id: user.id, outs: { ...inputs } };
     },

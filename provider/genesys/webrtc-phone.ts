@@ -80,7 +80,10 @@ export const webRtcPhoneDefinition: ResourceDefinition<WebRtcPhoneInputs, WebRtc
             try {
                 phone = await api.updatePhone(phone.id, spec);
             } catch (e) {
-                throw new IncompleteCreateError(phone.id, outsOf(inputs, spec), e);
+                // the phone is ours now, but as it was: record that, so the next `pulumi up` updates it
+                const asIs = { ...outsOf(inputs, spec), name: phone.name, siteId: phone.siteId ?? "", phoneBaseSettingsId: phone.phoneBaseSettingsId ?? "" };
+                if (phone.siteId !== spec.siteId) asIs.site = phone.siteId ?? "";
+                throw new IncompleteCreateError(phone.id, asIs, e);
             }
         }
         return { id: phone.id, outs: outsOf(inputs, spec) };

@@ -75,6 +75,8 @@ export interface SystemSpec {
     authenticate?(req: EmulatorRequest): string | EmulatorResponse;
     /** Paths that are not authenticated or rate limited (e.g. the OAuth token endpoint). */
     isPublic?(req: EmulatorRequest): boolean;
+    /** POSTs that only read (e.g. Genesys user search): not counted by `writes()`. */
+    isReadOnly?(method: string, path: string): boolean;
 }
 
 export class HttpEmulator {
@@ -120,9 +122,11 @@ export class HttpEmulator {
         return this.log.filter((r) => (!method || r.method === method) && (!re || re.test(r.path)));
     }
 
-    /** Requests that change state (anything but GET/HEAD, and not the OAuth token endpoint). */
+    /** Requests that change state (anything but GET/HEAD, the OAuth token endpoint, or a read-only POST). */
     writes(): LoggedRequest[] {
-        return this.log.filter((r) => r.method !== "GET" && r.method !== "HEAD" && !r.path.startsWith("/oauth"));
+        return this.log.filter(
+            (r) => r.method !== "GET" && r.method !== "HEAD" && !r.path.startsWith("/oauth") && !this.spec.isReadOnly?.(r.method, r.path),
+        );
     }
 
     error(status: number, code: string, message: string): EmulatorResponse {
@@ -203,7 +207,7 @@ export class HttpEmulator {
         const url = new URL(raw.url ?? "/", "http://emulator");
         const req: EmulatorRequest = {
             method: (raw.method ?? "GET").toUpperCase(),
-            path: decodeURI(url.pathname),
+            path: safeDecode(url.pathname),
             query: url.searchParams,
             headers: raw.headers,
             body: parseBody(rawBody, raw.headers["content-type"]),
@@ -266,8 +270,16 @@ export class HttpEmulator {
                 : this.error(404, "not.found", `no route ${req.method} ${req.path}`);
         }
         const m = route.pattern.exec(req.path)!;
-        route.names.forEach((n, i) => (req.params[n] = decodeURIComponent(m[i + 1])));
+        route.names.forEach((n, i) => (req.params[n] = m[i + 1]));
         return route.handler(req);
+    }
+}
+
+function safeDecode(path: string): string {
+    try {
+        return decodeURI(path);
+    } catch {
+        return path;
     }
 }
 

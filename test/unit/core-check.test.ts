@@ -88,17 +88,20 @@ describe("validate: unknown keys (typos) are reported, not dropped", () => {
     it("a misspelt top-level input", () => {
         const { failures, value } = validate(userSchema, { ...valid, emial: "ada@example.com" });
         expect(value).toBeUndefined();
-        expect(failures).toEqual([{ property: "(inputs)", reason: "unknown property emial" }]);
+        expect(failures).toEqual([{ property: "emial", reason: 'unknown property; did you mean "email"?' }]);
     });
 
     it("several misspelt inputs in one failure", () => {
         const { failures } = validate(userSchema, { ...valid, emial: "x", nmae: "y" });
-        expect(failures).toEqual([{ property: "(inputs)", reason: "unknown properties emial, nmae" }]);
+        expect(failures).toEqual([
+            { property: "emial", reason: 'unknown property; did you mean "email"?' },
+            { property: "nmae", reason: 'unknown property; did you mean "name"?' },
+        ]);
     });
 
     it("a misspelt key inside an array entry names the entry", () => {
         const { failures } = validate(userSchema, { ...valid, roles: [{ role: "Agent" }, { role: "Agent", divison: ["Home"] }] });
-        expect(failures).toEqual([{ property: "roles[1]", reason: "unknown property divison" }]);
+        expect(failures).toEqual([{ property: "roles[1].divison", reason: 'unknown property; did you mean "divisions"?' }]);
     });
 });
 
@@ -131,7 +134,7 @@ describe("validate: preview unknowns are skipped at any depth", () => {
     });
 
     it("a misspelt key is reported even when its value is unknown", () => {
-        expect(validate(userSchema, { ...valid, emial: UNKNOWN }).failures).toEqual([{ property: "(inputs)", reason: "unknown property emial" }]);
+        expect(validate(userSchema, { ...valid, emial: UNKNOWN }).failures).toEqual([{ property: "emial", reason: 'unknown property; did you mean "email"?' }]);
     });
 });
 

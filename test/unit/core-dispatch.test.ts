@@ -70,7 +70,7 @@ describe("check", () => {
     it.each([
         ["a bad email", { email: "nope", name: "Ada" }, ["email"]],
         ["an empty role name", { ...goodInputs, roles: [{ role: "" }] }, ["roles[0].role"]],
-        ["a misspelt input", { ...goodInputs, titel: "Agent" }, ["(inputs)"]],
+        ["a misspelt input", { ...goodInputs, titel: "Agent" }, ["titel"]],
         ["several mistakes", { email: "nope", name: "", roles: [{}] }, ["email", "name", "roles[0].role"]],
     ])("%s: failures name the properties; no hook runs with invalid input", async (_what, news, properties) => {
         const { def } = fakeDefinition();

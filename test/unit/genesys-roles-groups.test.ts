@@ -11,7 +11,7 @@ describe("genesys.UserRoles", () => {
         [{ userId: "u-1", roles: [{ role: "" }] }, "roles[0].role"],
         [{ userId: "u-1", roles: [{ role: "Agent" }, { role: "agent" }] }, "roles[1].role"],
         [{ userId: "u-1", roles: [{ role: "Agent", divisions: [] }] }, "roles[0].divisions"],
-        [{ userId: "u-1", roles: [{ role: "Agent", division: ["Home"] }] }, "roles[0]"],
+        [{ userId: "u-1", roles: [{ role: "Agent", division: ["Home"] }] }, "roles[0].division"],
     ])("check %j fails on %s", (raw, property) => {
         expect(validate(roles.schema, raw).failures.map((f) => f.property)).toContain(property);
     });

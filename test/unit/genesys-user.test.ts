@@ -11,7 +11,7 @@ describe("genesys.User check", () => {
         [{ name: "Ivan", email: "not-an-email" }, "email"],
         [{ name: "", email: "a@example.com" }, "name"],
         [{ name: "Ivan", email: "a@example.com", state: "gone" }, "state"],
-        [{ name: "Ivan", email: "a@example.com", titel: "Agent" }, "(inputs)"],
+        [{ name: "Ivan", email: "a@example.com", titel: "Agent" }, "titel"],
     ])("%j fails on %s", (raw, property) => {
         const { failures } = validate(def.schema, raw);
         expect(failures.map((f) => f.property)).toContain(property);

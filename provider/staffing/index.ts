@@ -1,1 +1,2 @@
 export * from "./roster";
+export { StaffMember, provisionRoster, type StaffMemberOptions } from "./staff-member";

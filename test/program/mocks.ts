@@ -14,6 +14,8 @@ export interface Registration {
     order: number;
     /** Sequence number when its creation finished (set after the mock's delay). */
     done?: number;
+    /** The resource options that reached the engine: outputs it must store as secrets. */
+    additionalSecretOutputs: string[];
 }
 
 /**
@@ -26,7 +28,7 @@ export function recordRegistrations(delayMs: Record<string, number> = {}): Regis
     pulumi.runtime.setMocks(
         {
             async newResource(args) {
-                const r: Registration = { type: args.type, name: args.name, inputs: args.inputs, custom: !!args.custom, order: tick++ };
+                const r: Registration = { type: args.type, name: args.name, inputs: args.inputs, custom: !!args.custom, order: tick++, additionalSecretOutputs: secretOutputs.get(args.name) ?? [] };
                 seen.push(r);
                 const delay = Object.entries(delayMs).find(([t]) => args.type.endsWith(t))?.[1];
                 if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -41,6 +43,14 @@ export function recordRegistrations(delayMs: Record<string, number> = {}): Regis
         "test-stack",
         false,
     );
+    // the mock hands newResource no options: read the ones the engine needs from the raw request
+    const secretOutputs = new Map<string, string[]>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: unknown) => unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+        return register(req, cb);
+    };
     return seen;
 }
 

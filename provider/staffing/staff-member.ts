@@ -10,6 +10,11 @@ export interface StaffMemberOptions extends pulumi.ComponentResourceOptions {
      * telephony server in `destAddress`. Default: a SIP extension (`type: 5`, `protocol: "SIP"`) dialling its own name.
      */
     extension?: Partial<Omit<ExtensionArgs, "extension">>;
+    /**
+     * Take over people who already exist (a Genesys user of the same email, a Mediatel agent of the same login, an
+     * extension of the same name) instead of refusing them: for bringing an existing org under the roster.
+     */
+    adoptExisting?: boolean;
 }
 
 /**
@@ -26,14 +31,15 @@ export class StaffMember extends pulumi.ComponentResource {
     readonly agentId?: pulumi.Output<number>;
 
     constructor(name: string, person: Person, opts: StaffMemberOptions = {}) {
-        const { extension: extensionDefaults, ...componentOpts } = opts;
+        const { extension: extensionDefaults, adoptExisting, ...componentOpts } = opts;
+        const adopt = adoptExisting ? { adopt: true } : {};
         super("telephony:staffing:StaffMember", name, {}, componentOpts);
         const child = (what: string) => `${name}/${what}`;
         const parent = { parent: this };
 
         const g = person.genesys;
         if (g) {
-            const user = new User(child("user"), { name: person.name, email: person.email, title: g.title, department: g.department }, parent);
+            const user = new User(child("user"), { name: person.name, email: person.email, title: g.title, department: g.department, ...adopt }, parent);
             this.userId = user.id;
             const roles = g.roles?.length
                 ? new UserRoles(child("roles"), { userId: user.id, roles: g.roles.map((role) => ({ role })) }, parent)
@@ -54,12 +60,12 @@ export class StaffMember extends pulumi.ComponentResource {
         const m = person.mediatel;
         if (m) {
             const login = m.login ?? person.email.split("@")[0];
-            const agent = new Agent(child("mediatel-agent"), { login, email: person.email, template: m.template, defaultSkill: m.defaultSkill }, parent);
+            const agent = new Agent(child("mediatel-agent"), { login, email: person.email, template: m.template, defaultSkill: m.defaultSkill, ...adopt }, parent);
             this.agentId = agent.agentId;
             if (m.extension) {
                 new Extension(
                     child("mediatel-extension"),
-                    { type: 5, protocol: "SIP", destination: m.extension, ...extensionDefaults, extension: m.extension },
+                    { type: 5, protocol: "SIP", destination: m.extension, ...extensionDefaults, extension: m.extension, ...adopt },
                     parent,
                 );
             }

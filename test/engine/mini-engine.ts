@@ -48,15 +48,14 @@ export class MiniEngine {
         const steps: Step[] = [];
         const note = (s: Step) => (steps.push(s), log(s));
         const declared = new Set<string>();
-        let inFlight = 0;
-        let lastActivity = Date.now();
         const failures: Error[] = [];
+        // a failed registration also rejects the resource's own promises, which nobody awaits in a program
+        const onRejection = (e: unknown) => void (failures.includes(e as Error) || failures.push(e as Error));
+        process.on("unhandledRejection", onRejection);
 
         pulumi.runtime.setMocks(
             {
                 newResource: async (args) => {
-                    inFlight++;
-                    lastActivity = Date.now();
                     try {
                         declared.add(keyOf(args.type, args.name));
                         if (!args.custom || !args.type.startsWith(DYNAMIC)) return { id: "", state: args.inputs };
@@ -64,9 +63,6 @@ export class MiniEngine {
                     } catch (e) {
                         failures.push(e as Error);
                         throw e;
-                    } finally {
-                        inFlight--;
-                        lastActivity = Date.now();
                     }
                 },
                 call: (args) => args.inputs,
@@ -75,9 +71,13 @@ export class MiniEngine {
             "sandbox",
             false,
         );
-        await program();
-        // the program is done when nothing is being created and nothing new has been registered for a moment
-        while (inFlight > 0 || Date.now() - lastActivity < 300) await new Promise((r) => setTimeout(r, 50));
+        try {
+            await program();
+            // the program is done when the SDK's queue of resource registrations has drained
+            await pulumi.runtime.disconnect();
+        } finally {
+            process.off("unhandledRejection", onRejection);
+        }
         if (failures.length) throw new AggregateError(failures, `${failures.length} resource operation(s) failed: ${failures.map((f) => f.message).join("; ")}`);
 
         const gone = [...this.state.entries()].filter(([k]) => !declared.has(k)).sort(([, a], [, b]) => b.seq - a.seq);

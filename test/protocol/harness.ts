@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
-const require = createRequire(import.meta.url);
+const require = createRequire(__filename);
 const ROOT = path.resolve(__dirname, "../..");
 const grpc = require("@grpc/grpc-js");
 const pulumi = require("@pulumi/pulumi");

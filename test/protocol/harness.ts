@@ -112,9 +112,13 @@ function initFailureOf(err: any): InitFailure | undefined {
     return undefined;
 }
 
-/** Starts the real dynamic-provider server and configures it as the engine does (whole stack config, secrets wrapped). */
-export async function startProvider(config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ProviderProcess> {
-    const cwd = projectDir();
+/**
+ * Starts the real dynamic-provider server and configures it as the engine does (whole stack config, secrets
+ * wrapped). `project` is the Pulumi project directory the engine would start it in (default: a temporary one whose
+ * node_modules links this repository).
+ */
+export async function startProvider(config: Record<string, unknown> = {}, env: Record<string, string> = {}, project?: string): Promise<ProviderProcess> {
+    const cwd = project ?? projectDir();
     const child: ChildProcess = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:0"], {
         cwd,
         env: { ...process.env, PULUMI_NODEJS_PROJECT: "protocol-test", NO_PROXY: "127.0.0.1,localhost", ...env },
@@ -195,7 +199,7 @@ export async function startProvider(config: Record<string, unknown> = {}, env: R
             client.close();
             child.kill();
             await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once("exit", r)));
-            fs.rmSync(cwd, { recursive: true, force: true });
+            if (!project) fs.rmSync(cwd, { recursive: true, force: true });
         },
     };
     await p.configure(config);

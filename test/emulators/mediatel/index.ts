@@ -176,7 +176,11 @@ export class MediatelEmulator extends HttpEmulator {
         const self: { emulator?: MediatelEmulator } = {};
         super({
             name: "mediatel",
-            errorBody: (status, code, message) => envelopeError(status, /^\d+$/.test(code) ? Number(code) : defaultDetail(status), message),
+            errorBody: (status, code, message) =>
+                // a path outside the API (a base URL without /v1) meets the web server in front: a page, no envelope
+                code === "not.found" && message.startsWith("no route")
+                    ? `404 Not Found: ${message.slice("no route ".length)}`
+                    : envelopeError(status, /^\d+$/.test(code) ? Number(code) : defaultDetail(status), message),
             authenticate: (req) => self.emulator!.authenticate(req),
         });
         this.options = {

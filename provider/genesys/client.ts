@@ -228,9 +228,13 @@ class SdkGenesysApi implements GenesysApi {
                 { type: "EXACT", fields: ["state"], values: ["active", "inactive", "deleted"] },
             ],
         });
-        const hits = (res.results ?? []).map(toUser).filter((u) => u.email.toLowerCase() === email.toLowerCase());
+        const holds = (u: GenesysUser) => u.email.toLowerCase() === email.toLowerCase();
+        const hits = (res.results ?? []).map(toUser).filter(holds);
+        // The index lags behind the directory: a user deleted, restored or edited moments ago still shows its old
+        // state (or email) there. Read the hits directly (one batched GET) and trust that.
+        const current = (await Promise.all(hits.map((u) => this.loadUser(u.id)))).map((u, i) => u ?? hits[i]).filter(holds);
         // a live user wins over a deleted one with the same email
-        return hits.find((u) => u.state !== "deleted") ?? hits[0];
+        return current.find((u) => u.state !== "deleted") ?? current[0];
     }
 
     async createUser(user: NewUser) {
@@ -324,7 +328,9 @@ class SdkGenesysApi implements GenesysApi {
     }
 
     // Everyone joining one group in the same deployment goes in one POST carrying the group's current version;
-    // a conflict (someone else changed the group) re-reads the version and tries again.
+    // a conflict (someone else changed the group) re-reads the version and tries again. Adding members is a set
+    // union (existing members are ignored), so a POST whose answer was lost is sent again the same way: re-read the
+    // version (a POST that was applied has bumped it) and post the same ids.
     addGroupMember(groupId: string, userId: string): Promise<void> {
         let add = this.memberAdds.get(groupId);
         if (!add) {
@@ -335,7 +341,7 @@ class SdkGenesysApi implements GenesysApi {
                     await retryOnConflict(async () => {
                         const group = await this.groupsApi.getGroup(groupId);
                         await this.groupsApi.postGroupMembers(groupId, { memberIds, version: group.version });
-                    }, isVersionConflict);
+                    }, (e) => isVersionConflict(e) || (e instanceof ApiError && e.ambiguous));
                     return new Map(memberIds.map((id) => [id, true as const]));
                 },
             });

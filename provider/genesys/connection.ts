@@ -112,10 +112,13 @@ class GenesysHttpClient extends platformClient.DefaultHttpClient {
         super(TIMEOUT_MS);
     }
 
-    override request(req: any): Promise<any> {
+    override async request(req: any): Promise<any> {
         const info: RequestInfo = { method: String(req.method).toUpperCase(), path: pathOf(req.url) };
         const send = () => super.request(req);
         if (info.path.endsWith("/oauth/token")) return this.call(info, send, true);
+        // Log in (or renew) before taking a permit: the login needs a permit of its own, and queued behind requests
+        // that already hold theirs and wait for its token, it would stall them all until the window frees.
+        await this.token();
         return this.call(info, async () => {
             const bearer = await this.token();
             req.headers = { ...req.headers, Authorization: `Bearer ${bearer}` };

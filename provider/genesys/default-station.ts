@@ -37,8 +37,9 @@ async function assign(inputs: DefaultStationInputs, api: GenesysApi): Promise<st
     const timeoutSeconds = numberSetting("genesysStationTimeoutSeconds", 120);
     const station = await waitFor(() => api.webRtcStationOf(inputs.userId, phone.lineIds[0]), {
         timeoutMs: timeoutSeconds * 1000,
-        initialMs: 100,
-        factor: 1.6,
+        // small first step (the index usually catches up within a second or two), then fewer, costlier polls
+        initialMs: 250,
+        factor: 1.8,
         maxIntervalMs: 3_000,
     });
     if (!station) {

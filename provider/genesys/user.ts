@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { waitFor } from "../core/consistency";
 import { diffInputs } from "../core/diff";
-import { ApiError, IncompleteCreateError, InputError } from "../core/errors";
+import { ApiError, IncompleteCreateError, InputError, isApiError } from "../core/errors";
 import { providerShim } from "../core/provider";
 import { ArgsOf, keysOf, ResourceDefinition } from "../core/resource";
 import { isUnknown } from "../core/unknown";
@@ -45,9 +45,21 @@ async function obtain(inputs: UserInputs, api: GenesysApi): Promise<{ user: Gene
         return { user: await api.createUser({ name, email, divisionId, title, department, state }), fresh: true };
     } catch (e) {
         if (!(e instanceof ApiError) || !(e.status === 409 || e.ambiguous)) throw e;
+        const seen = e.ambiguous ? await api.findUserByEmail(inputs.email) : undefined;
+        if (e.ambiguous && !seen) {
+            // The answer to our POST was lost and the search does not show the user: either the POST never arrived or
+            // the index lags. Sending it again cannot duplicate the user (the API refuses a second user of an email,
+            // 409), so do that rather than wait for a user that may never appear.
+            const { name, email, divisionId, title, department, state } = inputs;
+            try {
+                return { user: await api.createUser({ name, email, divisionId, title, department, state }), fresh: true };
+            } catch (again) {
+                if (!isApiError(again, 409)) throw again;
+            }
+        }
         // The email is taken although the search said it was free (index lag), or the answer to our POST was lost.
         // Either way the user exists: wait for the index to show it rather than create a duplicate.
-        const found = await waitFor(() => api.findUserByEmail(inputs.email), { timeoutMs: SEARCH_LAG_MS, initialMs: 250 });
+        const found = seen ?? await waitFor(() => api.findUserByEmail(inputs.email), { timeoutMs: SEARCH_LAG_MS, initialMs: 250 });
         if (!found) throw e;
         const ours = e.ambiguous && found.state !== "deleted" && found.name === inputs.name;
         return { user: ours ? found : await claim(found, inputs, api), fresh: ours };

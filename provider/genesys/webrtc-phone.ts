@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ApiError, IncompleteCreateError, InputError } from "../core/errors";
+import { ApiError, IncompleteCreateError, InputError, isApiError } from "../core/errors";
 import { providerShim } from "../core/provider";
 import { ArgsOf, keysOf, ResourceDefinition } from "../core/resource";
 import { isUnknown } from "../core/unknown";
-import { genesys, GenesysApi, GenesysPhone, PhoneSpec } from "./client";
+import { genesys, GenesysApi, GenesysPhone, GenesysUser, PhoneSpec } from "./client";
 import { lookup } from "./lookup";
 
 const schema = z.strictObject({
@@ -24,17 +24,13 @@ export interface WebRtcPhoneOutputs extends WebRtcPhoneInputs {
     phoneBaseSettingsId: string;
 }
 
-async function specFor(inputs: WebRtcPhoneInputs, api: GenesysApi, fallbackName?: string): Promise<PhoneSpec> {
+/** `fallbackName`: the phone's current name, or the user it would be derived from. */
+async function specFor(inputs: WebRtcPhoneInputs, api: GenesysApi, fallback: string | GenesysUser): Promise<PhoneSpec> {
     const [site, phoneBase] = await Promise.all([
         lookup.site(api, inputs.site, "site"),
         lookup.webRtcPhoneBase(api, inputs.phoneBase, "phoneBase"),
     ]);
-    let name = inputs.name ?? fallbackName;
-    if (!name) {
-        const user = await api.getUser(inputs.userId);
-        if (!user) throw new InputError("userId", `no active user with id ${inputs.userId} in this org`);
-        name = `${user.name} (${user.email}) WebRTC`;
-    }
+    const name = inputs.name ?? (typeof fallback === "string" ? fallback : `${fallback.name} (${fallback.email}) WebRTC`);
     return { name, siteId: site.id, phoneBase, webRtcUserId: inputs.userId };
 }
 
@@ -62,8 +58,9 @@ export const webRtcPhoneDefinition: ResourceDefinition<WebRtcPhoneInputs, WebRtc
     },
 
     async create(inputs, api) {
-        if (!(await api.getUser(inputs.userId))) throw new InputError("userId", `no active user with id ${inputs.userId} in this org`);
-        const spec = await specFor(inputs, api);
+        const user = await api.getUser(inputs.userId);
+        if (!user) throw new InputError("userId", `no active user with id ${inputs.userId} in this org`);
+        const spec = await specFor(inputs, api, user);
         // the org allows one WebRTC phone per user: adopt the user's phone instead of failing on a second one
         let phone = await api.webRtcPhoneOf(inputs.userId);
         if (!phone) {
@@ -73,6 +70,14 @@ export const webRtcPhoneDefinition: ResourceDefinition<WebRtcPhoneInputs, WebRtc
                 // lost answer, or a phone made a moment ago: look for it before giving up
                 if (!(e instanceof ApiError) || !(e.ambiguous || e.status === 400 || e.status === 409)) throw e;
                 phone = await api.webRtcPhoneOf(inputs.userId);
+                if (!phone && e.ambiguous) {
+                    // the lost POST never arrived: send it again (the API refuses a second WebRTC phone for a user,
+                    // so this cannot make a duplicate), and if it is refused after all, the phone is there now
+                    phone = await api.createPhone(spec).catch((again: unknown) => {
+                        if (isApiError(again, 400) || isApiError(again, 409)) return api.webRtcPhoneOf(inputs.userId);
+                        throw again;
+                    });
+                }
                 if (!phone) throw e;
             }
         }

@@ -124,6 +124,9 @@ export async function startProvider(config: Record<string, unknown> = {}, env: R
         env: { ...process.env, PULUMI_NODEJS_PROJECT: "protocol-test", NO_PROXY: "127.0.0.1,localhost", ...env },
         stdio: ["ignore", "pipe", "pipe"],
     });
+    // never outlive the test process, even when a test fails before stop()
+    const reap = () => child.kill();
+    process.once("exit", reap);
     let output = "";
     child.stderr!.on("data", (d) => (output += d));
     const port = await new Promise<number>((resolve, reject) => {
@@ -197,6 +200,7 @@ export async function startProvider(config: Record<string, unknown> = {}, env: R
         output: () => output,
         async stop() {
             client.close();
+            process.off("exit", reap);
             child.kill();
             await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once("exit", r)));
             if (!project) fs.rmSync(cwd, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { ApiError } from "./errors";
+import { ApiError, TelephonyError } from "./errors";
 import { log } from "./log";
 import { RateLimiter } from "./rate-limit";
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from "./retry";
@@ -28,7 +28,13 @@ export function createCaller(opts: {
                 try {
                     return await send();
                 } catch (e) {
+                    // an error this package raised on purpose (a refused login is a ConfigError) is not an HTTP failure:
+                    // mapping it would make it a network error, retried and reported as such
+                    if (e instanceof TelephonyError && !(e instanceof ApiError)) throw e;
                     const err = e instanceof ApiError ? e : opts.mapError(e, req);
+                    // a gateway that timed out or lost the backend's answer may have let a write through: the resource
+                    // must look before it sends again (a 500 is the API's own answer, and definite)
+                    if (!idempotent && (err.status === 502 || err.status === 504)) Object.assign(err, { ambiguous: true });
                     // capped: a Retry-After longer than the policy honours fails this call; it must not stall every other one
                     if (err.status === 429) opts.limiter.pause(Math.min(err.retryAfterMs ?? 1000, policy.maxRetryAfterMs));
                     throw err;

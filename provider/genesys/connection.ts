@@ -73,6 +73,9 @@ export function connectGenesys(): GenesysConnection {
 
     // the rate limit is per OAuth client, so the limiter is shared by everything using the same client id
     const call = createCaller({ system: "Genesys Cloud", limiter: limiterFor(`genesys:${baseUrl}:${clientId}`, perMinute), mapError: mapGenesysError });
+    // logins go to the OAuth service, which is not counted against the API limit: their own budget, so a re-login
+    // never queues behind API calls that are waiting for its token
+    const loginCall = createCaller({ system: "Genesys Cloud", limiter: limiterFor(`genesys-login:${baseUrl}:${clientId}`, 60), mapError: mapGenesysError });
 
     let token: Token | undefined;
     let login: Promise<Token> | undefined;
@@ -97,7 +100,7 @@ export function connectGenesys(): GenesysConnection {
         return (await login).value;
     };
 
-    client.setHttpClient(new GenesysHttpClient(call, fresh, (stale) => {
+    client.setHttpClient(new GenesysHttpClient(call, loginCall, fresh, (stale) => {
         if (token?.value === stale) token = undefined;
     }));
     return { client, baseUrl };
@@ -106,6 +109,7 @@ export function connectGenesys(): GenesysConnection {
 class GenesysHttpClient extends platformClient.DefaultHttpClient {
     constructor(
         private readonly call: Caller,
+        private readonly loginCall: Caller,
         private readonly token: () => Promise<string>,
         private readonly expire: (token: string) => void,
     ) {
@@ -115,9 +119,8 @@ class GenesysHttpClient extends platformClient.DefaultHttpClient {
     override async request(req: any): Promise<any> {
         const info: RequestInfo = { method: String(req.method).toUpperCase(), path: pathOf(req.url) };
         const send = () => super.request(req);
-        if (info.path.endsWith("/oauth/token")) return this.call(info, send, true);
-        // Log in (or renew) before taking a permit: the login needs a permit of its own, and queued behind requests
-        // that already hold theirs and wait for its token, it would stall them all until the window frees.
+        if (info.path.endsWith("/oauth/token")) return this.loginCall(info, send, true);
+        // Log in (or renew) before taking an API permit, so that no request holds a permit while it waits for a token.
         await this.token();
         return this.call(info, async () => {
             const bearer = await this.token();

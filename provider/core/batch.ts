@@ -24,3 +24,43 @@ export function batcher<K, V>(opts: {
     );
     return (key) => loader.load(key);
 }
+
+/**
+ * One call at a time per queue, each carrying every key that arrived while the previous call was in flight (up to
+ * `maxBatchSize`). For writes that carry a version of a shared object (joining a group): concurrent calls would
+ * only collide with each other, so they are made one after the other and as few as possible.
+ * `run` returns the keys that failed, with their error; the others succeed.
+ */
+export function serialBatcher<K>(opts: {
+    maxBatchSize: number;
+    windowMs?: number;
+    run: (keys: K[]) => Promise<Map<K, unknown>>;
+}): (key: K) => Promise<void> {
+    let waiting: { key: K; resolve: () => void; reject: (e: unknown) => void }[] = [];
+    let busy = false;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = () => {
+        timer ??= setTimeout(flush, opts.windowMs ?? 15);
+    };
+    const flush = async () => {
+        timer = undefined;
+        if (busy || !waiting.length) return;
+        busy = true;
+        const batch = waiting.slice(0, opts.maxBatchSize);
+        waiting = waiting.slice(batch.length);
+        try {
+            const failed = await opts.run([...new Set(batch.map((b) => b.key))]);
+            for (const b of batch) (failed.has(b.key) ? b.reject(failed.get(b.key)) : b.resolve());
+        } catch (e) {
+            for (const b of batch) b.reject(e);
+        } finally {
+            busy = false;
+            if (waiting.length) schedule();
+        }
+    };
+    return (key) =>
+        new Promise<void>((resolve, reject) => {
+            waiting.push({ key, resolve, reject });
+            if (!busy) schedule();
+        });
+}

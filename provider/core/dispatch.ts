@@ -46,7 +46,7 @@ export async function check(def: AnyDefinition, _olds: Props, news: Props): Prom
         const api = def.connect(); // a missing credential fails here, before any write
         await def.validate?.(value, api);
     } catch (e) {
-        if (e instanceof InputError) return { inputs: news, failures: [{ property: e.property, reason: e.reason }] };
+        if (e instanceof InputError) return { inputs: news, failures: [{ property: e.property, reason: redact(e.reason) }] };
         throw forEngine(e);
     }
     return { inputs: { ...sanitize(value), [PROVIDER]: provider }, failures: [] };

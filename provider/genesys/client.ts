@@ -1,5 +1,5 @@
 import platformClient from "purecloud-platform-client-v2";
-import { batcher } from "../core/batch";
+import { batcher, serialBatcher } from "../core/batch";
 import { setting } from "../core/config";
 import { retryOnConflict } from "../core/consistency";
 import { ApiError, isApiError } from "../core/errors";
@@ -194,7 +194,7 @@ class SdkGenesysApi implements GenesysApi {
     private readonly edges: platformClient.TelephonyProvidersEdgeApi;
     private readonly stations: platformClient.StationsApi;
     private readonly lookups = memoize<unknown>(10 * 60_000);
-    private readonly memberAdds = new Map<string, (userId: string) => Promise<true | undefined>>();
+    private readonly memberAdds = new Map<string, (userId: string) => Promise<void>>();
     private readonly memberRemovals = new Map<string, (userId: string) => Promise<true | undefined>>();
 
     constructor(client: platformClient.ApiClientClass) {
@@ -252,10 +252,17 @@ class SdkGenesysApi implements GenesysApi {
     }
 
     async restoreUser(id: string, state: "active" | "inactive") {
-        return retryOnConflict(async () => {
-            const current = await this.users.getUser(id, { state: "deleted" });
-            return toUser(await this.users.patchUser(id, { state, version: current.version }));
-        }, isVersionConflict);
+        try {
+            return await retryOnConflict(async () => {
+                const current = await this.users.getUser(id, { state: "deleted" });
+                return toUser(await this.users.patchUser(id, { state, version: current.version }));
+            }, isVersionConflict);
+        } catch (e) {
+            // the answer to the restoring PATCH was lost: if the user is back, the restore happened
+            const back = e instanceof ApiError && e.ambiguous ? await this.getUser(id) : undefined;
+            if (back) return back;
+            throw e;
+        }
     }
 
     async deleteUser(id: string) {
@@ -292,7 +299,8 @@ class SdkGenesysApi implements GenesysApi {
 
     async directGrants(userId: string) {
         try {
-            const subject = await this.authz.getAuthorizationSubject(userId);
+            // with duplicates, a role held directly and through a group shows both grants (else only one, maybe the group's)
+            const subject = await this.authz.getAuthorizationSubject(userId, { includeDuplicates: true });
             return (subject.grants ?? [])
                 .filter((g) => g.subjectId === userId && g.role?.id && g.division?.id)
                 .map((g) => ({ roleId: g.role!.id!, divisionId: g.division!.id! }));
@@ -307,8 +315,17 @@ class SdkGenesysApi implements GenesysApi {
     }
 
     async removeDirectGrants(userId: string, grants: Grant[]) {
-        if (!grants.length) return;
-        await this.authz.postAuthorizationSubjectBulkremove(userId, { grants }).catch(ignore(isNotFound));
+        const live = await this.directGrants(userId);
+        if (!live) return; // the user is gone, and its grants with it
+        const held = grants.filter((g) => live.some((l) => l.roleId === g.roleId && l.divisionId === g.divisionId));
+        if (!held.length) return;
+        try {
+            await this.authz.postAuthorizationSubjectBulkremove(userId, { grants: held });
+        } catch (e) {
+            // bulkremove refuses the whole list (404) when any role or division in it no longer exists: one at a time
+            if (!isNotFound(e)) throw e;
+            for (const g of held) await this.authz.deleteAuthorizationSubjectDivisionRole(userId, g.divisionId, g.roleId).catch(ignore(isNotFound));
+        }
     }
 
     groups() {
@@ -327,27 +344,40 @@ class SdkGenesysApi implements GenesysApi {
         return members.some((m) => m.id === userId);
     }
 
-    // Everyone joining one group in the same deployment goes in one POST carrying the group's current version;
-    // a conflict (someone else changed the group) re-reads the version and tries again. Adding members is a set
-    // union (existing members are ignored), so a POST whose answer was lost is sent again the same way: re-read the
-    // version (a POST that was applied has bumped it) and post the same ids.
+    // Joins of one group are serialised: one POST at a time carrying the group's current version and everyone who
+    // arrived meanwhile, so the deployment's own joins never collide; a conflict (someone outside the stack changed
+    // the group) or a lost answer re-reads the version and posts the same ids again (adding is a set union).
+    // A batch the API refuses (400: one of the users cannot join) falls back to one POST per user, so each
+    // membership gets its own answer.
     addGroupMember(groupId: string, userId: string): Promise<void> {
         let add = this.memberAdds.get(groupId);
         if (!add) {
-            add = batcher<string, true>({
-                maxBatchSize: 50,
-                windowMs: 25,
-                load: async (memberIds) => {
-                    await retryOnConflict(async () => {
+            const post = (memberIds: string[]) =>
+                retryOnConflict(
+                    async () => {
                         const group = await this.groupsApi.getGroup(groupId);
                         await this.groupsApi.postGroupMembers(groupId, { memberIds, version: group.version });
-                    }, (e) => isVersionConflict(e) || (e instanceof ApiError && e.ambiguous));
-                    return new Map(memberIds.map((id) => [id, true as const]));
+                    },
+                    (e) => isVersionConflict(e) || (e instanceof ApiError && e.ambiguous),
+                );
+            add = serialBatcher<string>({
+                maxBatchSize: 50,
+                windowMs: 25,
+                run: async (memberIds) => {
+                    try {
+                        await post(memberIds);
+                        return new Map();
+                    } catch (e) {
+                        if (!isApiError(e, 400) || memberIds.length === 1) throw e;
+                        const failed = new Map<string, unknown>();
+                        for (const id of memberIds) await post([id]).catch((err: unknown) => failed.set(id, err));
+                        return failed;
+                    }
                 },
             });
             this.memberAdds.set(groupId, add);
         }
-        return add(userId).then(() => undefined);
+        return add(userId);
     }
 
     removeGroupMember(groupId: string, userId: string): Promise<void> {

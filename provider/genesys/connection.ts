@@ -19,6 +19,8 @@ export interface GenesysConnection {
 }
 
 const DEFAULT_REGION = "mypurecloud.com";
+/** POSTs that read (search) or set an exact state (bulk grant replace/remove): sending one twice does no harm. */
+const SAFE_TO_RESEND = /\/users\/search$|\/authorization\/subjects\/[^/]+\/bulk(replace|remove)$/;
 const TIMEOUT_MS = 30_000;
 
 interface Token {
@@ -122,7 +124,7 @@ class GenesysHttpClient extends platformClient.DefaultHttpClient {
         if (info.path.endsWith("/oauth/token")) return this.loginCall(info, send, true);
         // Log in (or renew) before taking an API permit, so that no request holds a permit while it waits for a token.
         await this.token();
-        return this.call(info, async () => {
+        const authorised = async () => {
             const bearer = await this.token();
             req.headers = { ...req.headers, Authorization: `Bearer ${bearer}` };
             try {
@@ -134,7 +136,8 @@ class GenesysHttpClient extends platformClient.DefaultHttpClient {
                 req.headers = { ...req.headers, Authorization: `Bearer ${await this.token()}` };
                 return await send();
             }
-        });
+        };
+        return this.call(info, authorised, SAFE_TO_RESEND.test(info.path) || undefined);
     }
 }
 

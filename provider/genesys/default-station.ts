@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { numberSetting } from "../core/config";
-import { retryOnConflict, waitFor } from "../core/consistency";
+import { waitFor } from "../core/consistency";
+import { sleep } from "../core/memo";
 import { diffInputs } from "../core/diff";
 import { ApiError, InputError, isApiError } from "../core/errors";
 import { providerShim } from "../core/provider";
@@ -48,24 +49,26 @@ async function assign(inputs: DefaultStationInputs, api: GenesysApi): Promise<st
                 `(Genesys indexes stations asynchronously); run \`pulumi up\` again, or raise telephony:genesysStationTimeoutSeconds`,
         );
     }
-    const started = Date.now();
-    await retryOnConflict(
-        () => api.setDefaultStation(inputs.userId, station.id),
-        // 409: the station service is still settling (terraform-provider-genesyscloud#1461);
-        // 400 "permission": a role granted moments ago has not reached the station service yet
-        (e) => isVersionConflict(e) || (missingCallPermission(e) && Date.now() - started < PERMISSION_PROPAGATION_MS),
-        12,
-    ).catch((e: unknown) => {
-        if (missingCallPermission(e)) {
-            throw new InputError(
-                "userId",
-                `Genesys refused to assign the default station: the user holds no role with the Conversation > Call > Add ` +
-                    `permission (conversation:call:add). Grant one (e.g. "Communicate" with genesys.UserRoles) and make this ` +
-                    `DefaultStation depend on it. (${(e as ApiError).message})`,
-            );
+    // 409: the station service is still settling (terraform-provider-genesyscloud#1461); 400 "permission": a role
+    // granted moments ago has not reached the station service yet. Both pass: poll for a while, backing off.
+    const deadline = Date.now() + PERMISSION_PROPAGATION_MS;
+    for (let attempt = 1; ; attempt++) {
+        try {
+            await api.setDefaultStation(inputs.userId, station.id);
+            break;
+        } catch (e) {
+            if (!(isVersionConflict(e) || missingCallPermission(e)) || Date.now() >= deadline) {
+                if (!missingCallPermission(e)) throw e;
+                throw new InputError(
+                    "userId",
+                    `Genesys refused to assign the default station: the user holds no role with the Conversation > Call > Add ` +
+                        `permission (conversation:call:add). Grant one (e.g. "Communicate" with genesys.UserRoles) and make this ` +
+                        `DefaultStation depend on it. (${(e as ApiError).message})`,
+                );
+            }
+            await sleep(Math.min(3_000, 250 * 1.6 ** (attempt - 1)));
         }
-        throw e;
-    });
+    }
     return station.id;
 }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { InputError, isApiError } from "../core/errors";
 import { providerShim } from "../core/provider";
 import { ArgsOf, keysOf, ResourceDefinition } from "../core/resource";
 import { isUnknown } from "../core/unknown";
@@ -22,7 +23,14 @@ export const groupMembershipDefinition: ResourceDefinition<GroupMembershipInputs
     schema,
     inputKeys: keysOf(schema),
     connect: genesys,
-    diff: { keys: keysOf(schema), replaces: keysOf(schema) },
+    // delete first: a replacement may point at the same membership ("sales team" -> "Sales Team", a name -> its id),
+    // and deleting the old one after creating the new would take the user out of the group
+    diff: {
+        keys: keysOf(schema),
+        replaces: keysOf(schema),
+        deleteBeforeReplace: true,
+        equal: { group: (a, b) => String(a).trim().toLowerCase() === String(b).trim().toLowerCase() },
+    },
 
     async validate(inputs, api) {
         if (!isUnknown(inputs.group)) await lookup.group(api, inputs.group, "group");
@@ -31,7 +39,12 @@ export const groupMembershipDefinition: ResourceDefinition<GroupMembershipInputs
     async create(inputs, api) {
         const group = await lookup.group(api, inputs.group, "group");
         // joins of one group in one deployment are batched into one versioned POST (see client.ts)
-        await api.addGroupMember(group.id, inputs.userId);
+        try {
+            await api.addGroupMember(group.id, inputs.userId);
+        } catch (e) {
+            if (isApiError(e, 400)) throw new InputError("userId", `cannot join "${group.name}": ${e.message}`);
+            throw e;
+        }
         return { id: `${group.id}/${inputs.userId}`, outs: { ...inputs, groupId: group.id } };
     },
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { providerShim } from "../core/provider";
 import { ArgsOf, keysOf, ResourceDefinition } from "../core/resource";
-import { isUnknown } from "../core/unknown";
+import { containsUnknown, isUnknown } from "../core/unknown";
 import { genesys, GenesysApi, Grant } from "./client";
 import { lookup } from "./lookup";
 
@@ -10,7 +10,11 @@ const roleGrant = z.strictObject({
     /** Role id or name. */
     role: z.string().trim().min(1, "must name a role"),
     /** Division ids or names; default: the org's home division. */
-    divisions: z.array(z.string().trim().min(1)).min(1, "list at least one division, or leave divisions out for the home division").optional(),
+    divisions: z
+        .array(z.string().trim().min(1))
+        .min(1, "list at least one division, or leave divisions out for the home division")
+        .refine((d) => new Set(d.map((x) => x.toLowerCase())).size === d.length, "lists a division twice")
+        .optional(),
 });
 
 const schema = z.strictObject({
@@ -33,6 +37,8 @@ export interface UserRolesOutputs extends UserRolesInputs {
 }
 
 const key = (g: Grant) => `${g.roleId}/${g.divisionId}`;
+/** One order for grants in create, update and read, so a refresh of unchanged grants changes no output. */
+const sorted = (grants: Grant[]) => [...grants].sort((a, b) => key(a).localeCompare(key(b)));
 
 /** The grants the declared roles stand for, every name resolved to an id. */
 async function grantsFor(roles: RoleGrant[], api: GenesysApi): Promise<Grant[]> {
@@ -47,7 +53,7 @@ async function grantsFor(roles: RoleGrant[], api: GenesysApi): Promise<Grant[]> 
             grants.set(key(g), g);
         }
     }
-    return [...grants.values()];
+    return sorted([...grants.values()]);
 }
 
 /**
@@ -73,11 +79,11 @@ async function asDeclared(live: Grant[], declared: RoleGrant[], api: GenesysApi)
         const role = roleRef.get(roleId) ?? roles.find((x) => x.id === roleId)?.name ?? roleId;
         const declaredHere = declared.find((r) => r.role === role);
         const homeOnly = divisionIds.length === 1 && divisionIds[0] === home.id && !declaredHere?.divisions;
-        out.push(
-            homeOnly
-                ? { role }
-                : { role, divisions: divisionIds.map((d) => divisionRef.get(d) ?? divisions.find((x) => x.id === d)?.name ?? d).sort() },
-        );
+        const refs = divisionIds.map((d) => divisionRef.get(d) ?? divisions.find((x) => x.id === d)?.name ?? d);
+        // the declared divisions in their declared order, then any granted by hand
+        const declaredRefs = declaredHere?.divisions ?? [];
+        const ordered = [...declaredRefs.filter((d) => refs.includes(d)), ...refs.filter((d) => !declaredRefs.includes(d)).sort()];
+        out.push(homeOnly ? { role } : { role, divisions: ordered });
     }
     // declared order first, then anything granted by hand
     const order = (r: RoleGrant) => {
@@ -104,7 +110,8 @@ export const userRolesDefinition: ResourceDefinition<UserRolesInputs, UserRolesO
     diff: { keys: keysOf(schema), replaces: ["userId"], equal: { roles: sameRoles } },
 
     async validate(inputs, api) {
-        if (!isUnknown(inputs.roles)) await grantsFor(inputs.roles.filter((r) => !isUnknown(r.role)), api);
+        // names known at preview are checked now; anything still unknown is checked when it is known
+        if (!isUnknown(inputs.roles)) await grantsFor(inputs.roles.filter((r) => !containsUnknown(r)), api);
     },
 
     async create(inputs, api) {
@@ -117,7 +124,7 @@ export const userRolesDefinition: ResourceDefinition<UserRolesInputs, UserRolesO
     async read(id, props, api) {
         const live = await api.directGrants(id);
         if (!live) return undefined;
-        return { ...props, roles: await asDeclared(live, props.roles ?? [], api), grants: live };
+        return { ...props, roles: await asDeclared(live, props.roles ?? [], api), grants: sorted(live) };
     },
 
     async update(id, _olds, news, api) {

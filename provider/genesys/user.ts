@@ -36,12 +36,17 @@ function changesFrom(want: UserInputs, have: Partial<GenesysUser>): UserChanges 
     return changes as UserChanges;
 }
 
+/** The division's id (`divisionId` may be given as a name too). */
+async function divisionIdOf(ref: string | undefined, api: GenesysApi): Promise<string | undefined> {
+    return ref === undefined ? undefined : (await lookup.division(api, ref, "divisionId")).id;
+}
+
 /** Restores a deleted user of this email, or adopts/refuses a live one, or creates a new one. */
-async function obtain(inputs: UserInputs, api: GenesysApi): Promise<{ user: GenesysUser; fresh: boolean }> {
+async function obtain(inputs: UserInputs, divisionId: string | undefined, api: GenesysApi): Promise<{ user: GenesysUser; fresh: boolean }> {
     const existing = await api.findUserByEmail(inputs.email);
     if (existing) return { user: await claim(existing, inputs, api), fresh: false };
+    const { name, email, title, department, state } = inputs;
     try {
-        const { name, email, divisionId, title, department, state } = inputs;
         return { user: await api.createUser({ name, email, divisionId, title, department, state }), fresh: true };
     } catch (e) {
         if (!(e instanceof ApiError) || !(e.status === 409 || e.ambiguous)) throw e;
@@ -50,7 +55,6 @@ async function obtain(inputs: UserInputs, api: GenesysApi): Promise<{ user: Gene
             // The answer to our POST was lost and the search does not show the user: either the POST never arrived or
             // the index lags. Sending it again cannot duplicate the user (the API refuses a second user of an email,
             // 409), so do that rather than wait for a user that may never appear.
-            const { name, email, divisionId, title, department, state } = inputs;
             try {
                 return { user: await api.createUser({ name, email, divisionId, title, department, state }), fresh: true };
             } catch (again) {
@@ -77,9 +81,10 @@ async function claim(existing: GenesysUser, inputs: UserInputs, api: GenesysApi)
 }
 
 /** The declared inputs with every managed field as the user has it now ("" for a field it lacks). */
-function asApplied(inputs: UserInputs, user: GenesysUser): UserOutputs {
+function asApplied(inputs: UserInputs, user: GenesysUser, divisionId: string | undefined): UserOutputs {
     const out: Record<string, unknown> = { ...inputs, name: user.name, email: user.email, state: user.state === "deleted" ? "inactive" : user.state };
-    for (const k of ["title", "department", "divisionId", "managerId"] as const) if (k in inputs) out[k] = user[k] ?? "";
+    for (const k of ["title", "department", "managerId"] as const) if (k in inputs) out[k] = user[k] ?? "";
+    if (inputs.divisionId !== undefined) out.divisionId = user.divisionId === divisionId ? inputs.divisionId : (user.divisionId ?? "");
     return out as UserOutputs;
 }
 
@@ -99,15 +104,16 @@ export const userDefinition: ResourceDefinition<UserInputs, UserOutputs, Genesys
     },
 
     async create(inputs, api) {
-        const { user, fresh } = await obtain(inputs, api);
+        const divisionId = await divisionIdOf(inputs.divisionId, api);
+        const { user, fresh } = await obtain(inputs, divisionId, api);
         try {
             // a restored or adopted user keeps its old fields and comes back in the home division: apply ours
             const changes = changesFrom(inputs, user);
             if (Object.keys(changes).length) await api.updateUser(user.id, changes);
-            if (inputs.divisionId && inputs.divisionId !== user.divisionId && !fresh) await api.moveUserToDivision(user.id, inputs.divisionId);
+            if (divisionId && divisionId !== user.divisionId && !fresh) await api.moveUserToDivision(user.id, divisionId);
         } catch (e) {
             // record what the user really looks like, so the next `pulumi up` sees the difference and applies it
-            throw new IncompleteCreateError(user.id, asApplied(inputs, user), e);
+            throw new IncompleteCreateError(user.id, asApplied(inputs, user, divisionId), e);
         }
         return { id: user.id, outs: { ...inputs } };
     },
@@ -117,14 +123,19 @@ export const userDefinition: ResourceDefinition<UserInputs, UserOutputs, Genesys
         if (!user) return undefined;
         const live: Record<string, unknown> = { ...props, name: user.name, email: user.email, state: user.state };
         // optional fields are reported only when managed; "" shows a value cleared by hand
-        for (const k of ["title", "department", "divisionId", "managerId"] as const) if (k in props) live[k] = user[k] ?? "";
+        for (const k of ["title", "department", "managerId"] as const) if (k in props) live[k] = user[k] ?? "";
+        if (props.divisionId !== undefined) {
+            // keep the declared reference (a name, say) while it still points at the user's division
+            const declared = await divisionIdOf(props.divisionId, api).catch(() => undefined);
+            live.divisionId = declared === user.divisionId ? props.divisionId : (user.divisionId ?? "");
+        }
         return live as UserOutputs;
     },
 
     async update(id, olds, news, api) {
         const changes = changesFrom(news, olds);
         if (Object.keys(changes).length) await api.updateUser(id, changes);
-        if (news.divisionId && news.divisionId !== olds.divisionId) await api.moveUserToDivision(id, news.divisionId);
+        if (news.divisionId && news.divisionId !== olds.divisionId) await api.moveUserToDivision(id, (await divisionIdOf(news.divisionId, api))!);
         return { ...news };
     },
 

@@ -44,13 +44,16 @@ export class StaffMember extends pulumi.ComponentResource {
             const roles = g.roles?.length
                 ? new UserRoles(child("roles"), { userId: user.id, roles: g.roles.map((role) => ({ role })) }, parent)
                 : undefined;
-            for (const group of g.groups ?? []) new GroupMembership(child(`group:${group}`), { group, userId: user.id }, parent);
+            // named by the lower-cased group, so a change of case in the roster is not a new membership (whose create
+            // before the old one's delete would take the person out of the group)
+            const memberships = (g.groups ?? []).map((group) => new GroupMembership(child(`group:${group.toLowerCase()}`), { group, userId: user.id }, parent));
             if (g.site && g.phone !== false) {
                 const phone = new WebRtcPhone(child("webrtc-phone"), { userId: user.id, site: g.site }, parent);
                 const station = new DefaultStation(
                     child("default-station"),
                     { userId: user.id, phoneId: phone.id },
-                    { parent: this, dependsOn: roles ? [roles] : [] },
+                    // the call permission may come from the roles or from a group: both first
+                    { parent: this, dependsOn: [...(roles ? [roles] : []), ...memberships] },
                 );
                 this.phoneId = phone.id;
                 this.stationId = station.stationId;

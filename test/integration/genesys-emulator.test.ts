@@ -236,12 +236,17 @@ describe("roles and grants", () => {
 
         const g = await groups.getGroup(SEED.groups.supportTeam);
         await groups.postGroupMembers(SEED.groups.supportTeam, { memberIds: [u.id!], version: g.version });
-        const subject = await auth.getAuthorizationSubject(u.id!);
+        const subject = await auth.getAuthorizationSubject(u.id!, { includeDuplicates: true });
         expect(subject.grants!.map((x) => [x.subjectId, x.role!.name, x.division!.name])).toEqual([
             [u.id, "Agent", "Home"],
             [u.id, "Communicate", "Sales"],
             [SEED.groups.supportTeam, "Employee", "Home"],
         ]);
+        // a role held directly and through a group: with duplicates both grants, by default only the group's
+        await auth.postAuthorizationSubjectBulkadd(u.id!, { grants: [{ roleId: SEED.roles.employee, divisionId: SEED.divisions.home }] });
+        const employee = (gs: { subjectId?: string; role?: { id?: string } }[]) => gs.filter((x) => x.role!.id === SEED.roles.employee).map((x) => x.subjectId);
+        expect(employee((await auth.getAuthorizationSubject(u.id!, { includeDuplicates: true })).grants!)).toEqual([u.id, SEED.groups.supportTeam]);
+        expect(employee((await auth.getAuthorizationSubject(u.id!)).grants!)).toEqual([SEED.groups.supportTeam]);
 
         // bulkreplace leaves inherited grants alone
         await auth.postAuthorizationSubjectBulkreplace(u.id!, { grants: [comm] }, { subjectType: "PC_USER" });

@@ -620,3 +620,82 @@ describe("read-back through the facade", () => {
         expect(emu.writes().map((r) => [r.method, r.body])).toEqual([["PATCH", { title: "Agent", version: 2 }]]);
     });
 });
+
+describe("production edge cases (from review)", () => {
+    const box = emulator();
+
+    it("group joins that trickle in over slow requests never collide with each other", async () => {
+        const { emu } = box;
+        const api = connect(emu);
+        const users = Array.from({ length: 20 }, (_, i) => seedUser(emu, `trickle${i}`));
+        emu.inject({ pathPattern: `^/api/v2/groups/${SEED.groups.salesTeam}`, times: 1000, fault: { kind: "delay", ms: 80 } });
+        const joins: Promise<unknown>[] = [];
+        for (const userId of users) {
+            joins.push(groupMembershipDefinition.create({ group: "Sales Team", userId }, api));
+            await sleep(30); // as each person's user finishes at a different time in a real `pulumi up`
+        }
+        await Promise.all(joins);
+        expect(emu.membersOf(SEED.groups.salesTeam)).toEqual(expect.arrayContaining(users));
+        const posts = calls(emu, "POST", /\/members$/);
+        expect(posts.filter((r) => r.status === 409)).toEqual([]); // one POST at a time: no self-inflicted conflicts
+        expect(posts.length).toBeLessThan(users.length);
+    });
+
+    it("one user who cannot join does not keep the others out, and the failure names userId", async () => {
+        const { emu } = box;
+        const api = connect(emu);
+        const ok = seedUser(emu, "joins");
+        const gone = seedUser(emu, "gone");
+        emu.model.deleteUser(gone);
+        const [a, b] = await Promise.allSettled([
+            groupMembershipDefinition.create({ group: "Night Shift", userId: ok }, api),
+            groupMembershipDefinition.create({ group: "Night Shift", userId: gone }, api),
+        ]);
+        expect(a.status).toBe("fulfilled");
+        expect(b).toMatchObject({ status: "rejected", reason: { property: "userId" } });
+        expect(emu.membersOf(SEED.groups.nightShift)).toContain(ok);
+    });
+
+    it("a leaver who comes back is restored even when the answer to the restoring PATCH is lost", async () => {
+        const { emu } = box;
+        const api = connect(emu);
+        const inputs = userInputs("returner");
+        const { id } = await userDefinition.create(inputs, api);
+        await userDefinition.delete(id, inputs, api);
+        emu.inject({ method: "PATCH", path: `/api/v2/users/${id}`, fault: { kind: "drop-after" } });
+        const again = await userDefinition.create(inputs, api);
+        expect(again.id).toBe(id);
+        expect(emu.user(id)!.state).toBe("active");
+    });
+
+    it("UserRoles delete revokes its grants even when one of its roles no longer exists", async () => {
+        const { emu } = box;
+        const api = connect(emu);
+        const userId = seedUser(emu, "roles");
+        const { outs } = await userRolesDefinition.create({ userId, roles: [{ role: "Communicate" }, { role: "Supervisor" }] }, api);
+        // someone deleted the role in the org (its grants go with it): a bulkremove naming it would be refused whole
+        emu.adminRevoke(userId, SEED.roles.supervisor);
+        emu.model.roles.delete(SEED.roles.supervisor);
+        await userRolesDefinition.delete(userId, outs, api);
+        expect(emu.grantsOf(userId)).toEqual([]);
+    });
+
+    it("a role held directly and through a group is read as held directly (no perpetual drift)", async () => {
+        const { emu } = box;
+        const api = connect(emu);
+        const userId = seedUser(emu, "dup");
+        emu.model.addMembers(SEED.groups.supportTeam, { memberIds: [userId], version: emu.group(SEED.groups.supportTeam)!.version });
+        const { outs } = await userRolesDefinition.create({ userId, roles: [{ role: "Employee" }] }, api); // Support Team also grants Employee
+        const live = await userRolesDefinition.read(userId, outs, api);
+        expect(live).toEqual(outs);
+    });
+
+    it("a division given by name is resolved for the API and kept as written (no drift)", async () => {
+        const { emu } = box;
+        const api = connect(emu);
+        const inputs = userInputs("division", { divisionId: "Sales" });
+        const { id, outs } = await userDefinition.create(inputs, api);
+        expect(emu.user(id)!.division.id).toBe(SEED.divisions.sales);
+        expect(await userDefinition.read(id, outs, api)).toEqual(outs);
+    });
+});

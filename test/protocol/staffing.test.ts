@@ -75,7 +75,7 @@ describe("a roster across Genesys Cloud and Mediatel", () => {
             [
                 "update ivan.ivanov@example.com/user",
                 ...["user", "roles", "webrtc-phone", "default-station", "mediatel-agent"].map((c) => `create oksana.melnyk@example.com/${c}`),
-                ...["user", "roles", "group:Sales Team", "group:Night Shift", "webrtc-phone", "default-station"].map((c) => `delete james.smith@example.com/${c}`),
+                ...["user", "roles", "group:sales team", "group:night shift", "webrtc-phone", "default-station"].map((c) => `delete james.smith@example.com/${c}`),
             ].sort(),
         );
         expect(genesys.userByEmail("ivan.ivanov@example.com")!.title).toBe("Senior Sales Agent");

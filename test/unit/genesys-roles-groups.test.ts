@@ -32,10 +32,11 @@ describe("genesys.UserRoles", () => {
         const api = mockOrg();
         const { id, outs } = await roles.create({ userId: "u-1", roles: [{ role: "Communicate" }, { role: "role-agent", divisions: ["Sales", "Home"] }] }, api);
         expect(id).toBe("u-1");
+        // one order (by role, then division) in create, update and read, so refreshes are stable
         const expected = [
-            { roleId: "role-communicate", divisionId: "div-home" },
-            { roleId: "role-agent", divisionId: "div-sales" },
             { roleId: "role-agent", divisionId: "div-home" },
+            { roleId: "role-agent", divisionId: "div-sales" },
+            { roleId: "role-communicate", divisionId: "div-home" },
         ];
         expect(api.replaceDirectGrants).toHaveBeenCalledWith("u-1", expected);
         expect(outs.grants).toEqual(expected);

@@ -295,7 +295,7 @@ export class GenesysEmulator extends HttpEmulator {
             if (!r) throw notFound(`Role ${req.params.id} not found`);
             return m().renderRole(r);
         });
-        this.on("GET", "/api/v2/authorization/subjects/:id", (req) => m().subjectView(req.params.id));
+        this.on("GET", "/api/v2/authorization/subjects/:id", (req) => m().subjectView(req.params.id, req.query.get("includeDuplicates") === "true"));
         for (const op of ["bulkreplace", "bulkadd", "bulkremove"] as const) {
             this.on("POST", `/api/v2/authorization/subjects/:id/${op}`, (req) => {
                 m().bulkGrants(req.params.id, op, req.body, req.query.get("subjectType"));

@@ -659,9 +659,20 @@ export class GenesysModel {
         throw notFound(`Subject ${id} not found`);
     }
 
-    subjectView(id: string): Record<string, unknown> {
+    /**
+     * A subject's grants, inherited ones included. Without `includeDuplicates` (the real API's default) a role held
+     * both directly and through a group appears once, as the group's grant (inherited grants come first).
+     */
+    subjectView(id: string, includeDuplicates = false): Record<string, unknown> {
         const s = this.subject(id);
-        const grants = this.users.has(id) ? this.effectiveGrants(id) : s.grants.map((g) => ({ ...g, subjectId: id }));
+        let grants = this.users.has(id) ? this.effectiveGrants(id) : s.grants.map((g) => ({ ...g, subjectId: id }));
+        if (!includeDuplicates) {
+            const seen = new Set<string>();
+            grants = [...grants.filter((g) => g.subjectId !== id), ...grants.filter((g) => g.subjectId === id)].filter((g) => {
+                const key = `${g.roleId}/${g.divisionId}`;
+                return !seen.has(key) && !!seen.add(key);
+            });
+        }
         return {
             id,
             name: s.name,

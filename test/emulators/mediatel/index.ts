@@ -14,6 +14,7 @@ import {
     MediatelSeed,
     SANDBOX_TOKEN,
     SEED,
+    blankExtension,
 } from "./seed";
 
 export * from "./seed";
@@ -133,19 +134,6 @@ const BLANK_AGENT: Omit<MediatelAgentRecord, "ID" | "Login"> = {
     },
 };
 
-const BLANK_EXTENSION: Omit<MediatelExtensionRecord, "E_ID" | "E_Extension" | "E_Type"> = {
-    Protocol: "",
-    E_Description: "",
-    E_DialOutIdentities: "",
-    ContactDisplay: "",
-    DestAddress: "",
-    Destination: "",
-    Codecs: [],
-    ConnectionType: "",
-    DTMFSupport: [],
-    FromDisplay: "",
-    Payload: "",
-};
 
 /** Logins the server accepts (the document's own are `root`, `A1`, `NewAgent5`, `AGENT_TEMPLATE_CK_01`). */
 const SERVER_LOGIN = /^[A-Za-z0-9._-]+$/;
@@ -258,7 +246,7 @@ export class MediatelEmulator extends HttpEmulator {
 
     uiCreateExtension(fields: Partial<MediatelExtensionRecord> & { E_Extension: string; E_Type: number }): MediatelExtensionRecord {
         const E_ID = fields.E_ID && fields.E_ID > 0 ? fields.E_ID : this.nextId(this.extensions, this.options.reuseExtensionIds);
-        const e = { ...copy(BLANK_EXTENSION), ...copy(fields), E_ID } as MediatelExtensionRecord;
+        const e = { ...blankExtension(E_ID, fields.E_Extension, fields.E_Type), ...copy(fields), E_ID } as MediatelExtensionRecord;
         this.extensions.set(E_ID, e);
         return e;
     }
@@ -415,7 +403,7 @@ export class MediatelEmulator extends HttpEmulator {
         if (fields.E_Type === undefined) throw new Refusal(400, DETAIL.invalidParameters, "E_Type is required");
         this.checkExtensionName(store, fields.E_Extension as string, undefined);
         const E_ID = this.nextId(store, this.options.reuseExtensionIds);
-        const ext = { ...copy(BLANK_EXTENSION), ...copy(fields), E_ID } as MediatelExtensionRecord;
+        const ext = { ...blankExtension(E_ID, String(fields.E_Extension), Number(fields.E_Type)), ...copy(fields), E_ID } as MediatelExtensionRecord;
         store.set(E_ID, ext);
         return ext;
     }

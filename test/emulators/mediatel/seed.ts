@@ -103,7 +103,8 @@ const template = (ID: number, Login: string, over: Partial<MediatelAgentRecord> 
     ...over,
 });
 
-const blankExtension = (E_ID: number, E_Extension: string, E_Type: number): MediatelExtensionRecord => ({
+/** An extension with every field at the server's default ("" and []), as POST /extensions fills them. */
+export const blankExtension = (E_ID: number, E_Extension: string, E_Type: number): MediatelExtensionRecord => ({
     E_ID,
     E_Extension,
     Protocol: "",

@@ -20,8 +20,6 @@ const registry: Record<string, () => AnyDefinition> = {
     "mediatel:Extension": () => require("./mediatel/extension").extensionDefinition,
 };
 
-export const kinds = Object.keys(registry);
-
 export function definition(kind: string): AnyDefinition {
     const load = registry[kind];
     if (!load) throw new Error(`pulumi-telephony: unknown resource kind "${kind}" (state written by a newer release?)`);
@@ -30,29 +28,19 @@ export function definition(kind: string): AnyDefinition {
 
 type Props = Record<string, unknown>;
 
-export function configure(req: pulumi.dynamic.ConfigureRequest): void {
-    dispatch.configure(req);
-}
-export const check = (kind: string, olds: Props, news: Props) => dispatch.check(definition(kind), olds, news);
-export const diff = (kind: string, id: string, olds: Props, news: Props) => dispatch.diff(definition(kind), id, olds, news);
-export const create = (kind: string, inputs: Props) => dispatch.create(definition(kind), inputs);
-export const read = (kind: string, id: string, props: Props) => dispatch.read(definition(kind), id, props);
-export const update = (kind: string, id: string, olds: Props, news: Props) => dispatch.update(definition(kind), id, olds, news);
-const remove = (kind: string, id: string, props: Props) => dispatch.remove(definition(kind), id, props);
-export { remove as delete };
-
 /**
  * Called by a serialised shim's `configure` (core/provider.ts): copies the settings and returns the CRUD methods
  * the host will call for that kind.
  */
 export function provider(kind: string, req: pulumi.dynamic.ConfigureRequest) {
-    configure(req);
+    dispatch.configure(req);
+    const def = () => definition(kind);
     return {
-        check: (olds: Props, news: Props) => check(kind, olds, news),
-        diff: (id: string, olds: Props, news: Props) => diff(kind, id, olds, news),
-        create: (inputs: Props) => create(kind, inputs),
-        read: (id: string, props: Props) => read(kind, id, props),
-        update: (id: string, olds: Props, news: Props) => update(kind, id, olds, news),
-        delete: (id: string, props: Props) => remove(kind, id, props),
+        check: (olds: Props, news: Props) => dispatch.check(def(), olds, news),
+        diff: (id: string, olds: Props, news: Props) => dispatch.diff(def(), id, olds, news),
+        create: (inputs: Props) => dispatch.create(def(), inputs),
+        read: (id: string, props: Props) => dispatch.read(def(), id, props),
+        update: (id: string, olds: Props, news: Props) => dispatch.update(def(), id, olds, news),
+        delete: (id: string, props: Props) => dispatch.remove(def(), id, props),
     };
 }

@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { numberSetting } from "../core/config";
 import { waitFor } from "../core/consistency";
-import { sleep } from "../core/memo";
 import { diffInputs } from "../core/diff";
 import { ApiError, InputError, isApiError } from "../core/errors";
 import { providerShim } from "../core/provider";
@@ -50,24 +49,29 @@ async function assign(inputs: DefaultStationInputs, api: GenesysApi): Promise<st
         );
     }
     // 409: the station service is still settling (terraform-provider-genesyscloud#1461); 400 "permission": a role
-    // granted moments ago has not reached the station service yet. Both pass: poll for a while, backing off.
-    const deadline = Date.now() + PERMISSION_PROPAGATION_MS;
-    for (let attempt = 1; ; attempt++) {
-        try {
-            await api.setDefaultStation(inputs.userId, station.id);
-            break;
-        } catch (e) {
-            if (!(isVersionConflict(e) || missingCallPermission(e)) || Date.now() >= deadline) {
-                if (!missingCallPermission(e)) throw e;
-                throw new InputError(
-                    "userId",
-                    `Genesys refused to assign the default station: the user holds no role with the Conversation > Call > Add ` +
-                        `permission (conversation:call:add). Grant one (e.g. "Communicate" with genesys.UserRoles) and make this ` +
-                        `DefaultStation depend on it. (${(e as ApiError).message})`,
-                );
+    // granted moments ago has not reached the station service yet. Both pass: try again for a while, backing off.
+    let refusal: unknown;
+    const assigned = await waitFor(
+        async () => {
+            try {
+                await api.setDefaultStation(inputs.userId, station.id);
+                return true;
+            } catch (e) {
+                if (!(isVersionConflict(e) || missingCallPermission(e))) throw e;
+                refusal = e;
+                return undefined;
             }
-            await sleep(Math.min(3_000, 250 * 1.6 ** (attempt - 1)));
-        }
+        },
+        { timeoutMs: PERMISSION_PROPAGATION_MS, initialMs: 250, factor: 1.6, maxIntervalMs: 3_000 },
+    );
+    if (!assigned) {
+        if (!missingCallPermission(refusal)) throw refusal;
+        throw new InputError(
+            "userId",
+            `Genesys refused to assign the default station: the user holds no role with the Conversation > Call > Add ` +
+                `permission (conversation:call:add). Grant one (e.g. "Communicate" with genesys.UserRoles) and make this ` +
+                `DefaultStation depend on it. (${(refusal as ApiError).message})`,
+        );
     }
     return station.id;
 }

@@ -98,12 +98,28 @@ describe("genesys.DefaultStation", () => {
         api.webRtcStationOf.mockResolvedValue({ id: "st-1" });
         const refused = new ApiError({ system: "Genesys Cloud", method: "PUT", path: "/x", status: 400, code: "bad.request", detail: "requires conversation:call:add" });
         api.setDefaultStation.mockRejectedValue(refused);
-        vi.useFakeTimers({ toFake: ["Date", "setTimeout"] });
+        vi.useFakeTimers({ toFake: ["Date", "setTimeout", "performance"] });
         const result = station.create(inputs, api).catch((e) => e);
         await vi.advanceTimersByTimeAsync(60_000);
         const err = await result;
         expect(err).toBeInstanceOf(InputError);
         expect(err.message).toMatch(/Conversation > Call > Add.*genesys.UserRoles/);
+    });
+
+    it("waits out a role granted moments ago: refused for a few seconds, then assigned", async () => {
+        const api = mockOrg();
+        api.getPhone.mockResolvedValue(aPhone);
+        api.webRtcStationOf.mockResolvedValue({ id: "st-1" });
+        const refused = new ApiError({ system: "Genesys Cloud", method: "PUT", path: "/x", status: 400, code: "bad.request", detail: "requires conversation:call:add" });
+        vi.useFakeTimers({ toFake: ["Date", "setTimeout", "performance"] });
+        const grantedAt = Date.now() + 5_000;
+        api.setDefaultStation.mockImplementation(async () => {
+            if (Date.now() < grantedAt) throw refused;
+        });
+        const result = station.create(inputs, api);
+        await vi.advanceTimersByTimeAsync(10_000);
+        expect((await result).outs.stationId).toBe("st-1");
+        expect(api.setDefaultStation.mock.calls.length).toBeGreaterThan(2);
     });
 
     it("refuses a phone that belongs to another user, naming phoneId", async () => {

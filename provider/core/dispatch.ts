@@ -34,8 +34,15 @@ export function forEngine(e: unknown, provider?: unknown): Error {
     return err;
 }
 
+/** Never throws: a host that configured nothing (no Configure call) leaves the environment as the only source. */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
-    configureFrom((key) => req.config.get(key));
+    configureFrom((key) => {
+        try {
+            return req?.config?.get(key);
+        } catch {
+            return undefined;
+        }
+    });
 }
 
 export async function check(def: AnyDefinition, _olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {

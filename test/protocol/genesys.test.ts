@@ -178,6 +178,18 @@ describe("failures leave nothing behind", () => {
 });
 
 describe("concurrency", () => {
+    it("concurrent first calls to a fresh provider process all find their methods (configure runs first)", async () => {
+        const fresh = await startProvider(config());
+        try {
+            const made = await Promise.all(
+                [1, 2, 3, 4, 5, 6].map((i) => fresh.create("genesys:User", { name: `First Caller ${i}`, email: `first.caller${i}@example.com`, state: "active" })),
+            );
+            for (const { id } of made) expect(emu.user(id)!.state).toBe("active");
+        } finally {
+            await fresh.stop();
+        }
+    });
+
     it("six people joining one group at once all land, batched, despite a concurrent writer", async () => {
         const users = await Promise.all(
             [1, 2, 3, 4, 5, 6].map((i) => up("genesys:User", { name: `Night Worker ${i}`, email: `night.worker${i}@example.com` })),

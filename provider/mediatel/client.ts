@@ -344,6 +344,8 @@ export class HttpMediatelApi implements MediatelApi {
                 return new Map((await this.listExtensions()).map((e) => [e.E_ID, e]));
             },
         });
+        // DataLoader directly, not core's batcher: a PATCH batch answers each item on its own (one name taken fails only
+        // that item), which DataLoader expresses as per-key Errors
         const schedule = (run: () => void) => setTimeout(run, window);
         this.extensionCreates = new DataLoader((items) => this.createExtensions(items), { cache: false, maxBatchSize: max, batchScheduleFn: schedule });
         this.extensionDeletes = new DataLoader((ids) => this.deleteExtensions(ids), { cache: false, maxBatchSize: max, batchScheduleFn: schedule });
